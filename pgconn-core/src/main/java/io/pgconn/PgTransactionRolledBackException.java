@@ -24,6 +24,9 @@ import java.util.Optional;
  * thrown;</li>
  * <li>by a {@code BEGIN READ WRITE} sent on its own (the awaited {@code begin(options)}, the application's SQL): rolled
  * back at once, the session idle, and what follows runs outside any transaction.</li>
+ * <li>by a request pipelined behind such a {@code BEGIN READ WRITE}, up to its transaction's end ({@code COMMIT} or
+ * {@code commit()} included; "not sent ... nothing was committed"): refused unsent once pgconn's ROLLBACK is answered,
+ * the session idle.</li>
  * </ul>
  */
 public class PgTransactionRolledBackException extends PgServerException {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static io.pgconn.testing.Connect.await;
@@ -239,7 +240,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
     /**
      * The core API pipelined the same way (REVIEW R33b-1's case): {@code begin(READ WRITE)}, an insert and
      * {@code commit()}, none awaited but the commit: the insert fails (unsent, or by the read-only default) and the
-     * commit does not report success. A {@code rollback()} as the end instead completes (rolled back, as asked).
+     * commit does not report success, failing once pgconn's ROLLBACK is answered (the session idle then: REVIEW-34 R34-2). A {@code rollback()} as the end instead completes (rolled back, as asked).
      */
     @Test
     void theCoreApisPipelinedCommitFailsAndItsRollbackCompletes() {
@@ -251,6 +252,8 @@ class ReadWriteBegunOnReadOnlyServerIT {
             CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
             CompletableFuture<?> commit = session.commit();
             assertThat(failure(commit)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(session.transactionStatus()).as("REVIEW-34 R34-2: failed once pgconn's ROLLBACK was answered")
+                    .isEqualTo(TransactionStatus.IDLE);
             assertThat(((PgServerException) failure(insert)).sqlState().orElseThrow()).isIn("25P02", "25006");
             assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
 
@@ -429,6 +432,88 @@ class ReadWriteBegunOnReadOnlyServerIT {
             await(session.query("INSERT INTO rw_rows VALUES (2)"));
             await(session.commit());
             assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("2");
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * REVIEW-34 R34-1: behind a refused {@code begin(READ WRITE)}, a statement with a {@code CASE ... END} (or a
+     * {@code 'commit'} literal) is no transaction end: it, the write after it and the {@code commit()} are refused, and
+     * the commit does not report success. Before, the refusal stopped at the word {@code END}: the write ran after
+     * pgconn's ROLLBACK in autocommit and the COMMIT, sent outside any transaction, completed with the server's warning.
+     */
+    @Test
+    void aCaseEndBehindARefusedBeginIsNoTransactionEnd() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            CompletableFuture<?> begin = session.begin(READ_WRITE);
+            CompletableFuture<?> update = session.simpleQuery("UPDATE rw_rows SET n = CASE WHEN n > 0 THEN 1 END");
+            CompletableFuture<?> note = session.query("INSERT INTO rw_rows SELECT length('commit')");
+            CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
+            CompletableFuture<?> commit = session.commit();
+            assertThat(failure(commit)).as("nothing committed").isInstanceOf(PgServerTurnedReadOnlyException.class)
+                    .hasMessageContaining(session.host());
+            assertThat(session.transactionStatus()).as("REVIEW-34 R34-2: failed once pgconn's ROLLBACK was answered")
+                    .isEqualTo(TransactionStatus.IDLE);
+            assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            for (CompletableFuture<?> refused : List.of(update, note, insert)) {
+                assertThat(((PgServerException) failure(refused)).sqlState().orElseThrow()).isIn("25P02", "25006");
+            }
+            assertServersReadOnlyDefault(session);
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * REVIEW-34 R34-1: a savepoint's rollback behind a refused {@code BEGIN READ WRITE} does not end the transaction:
+     * the write after it and the COMMIT are refused. Before, {@code ROLLBACK TO SAVEPOINT} was taken as the end, the
+     * second write ran in autocommit and the COMMIT completed with the server's warning.
+     */
+    @Test
+    void aRollbackToSavepointBehindARefusedBeginIsNoTransactionEnd() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            CompletableFuture<?> begin = session.simpleQuery("BEGIN READ WRITE");
+            CompletableFuture<?> savepoint = session.simpleQuery("SAVEPOINT a");
+            CompletableFuture<?> first = session.query("INSERT INTO rw_rows VALUES (1)");
+            CompletableFuture<?> back = session.simpleQuery("ROLLBACK TO SAVEPOINT a");
+            CompletableFuture<?> second = session.query("INSERT INTO rw_rows VALUES (2)");
+            CompletableFuture<?> commit = session.simpleQuery("COMMIT");
+            assertThat(failure(commit)).as("nothing committed").isInstanceOf(PgServerTurnedReadOnlyException.class)
+                    .hasMessageContaining("nothing was committed");
+            assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            for (CompletableFuture<?> refused : List.of(savepoint, first, back, second)) {
+                assertThat(failure(refused)).isInstanceOf(PgServerException.class);
+            }
+            assertServersReadOnlyDefault(session);
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * REVIEW-34 R34-1/R34-3: after an awaited refused {@code begin(READ WRITE)}, a {@code CASE ... END} does not end the
+     * refusal: the {@code commit()} that follows still fails (sent, it would complete with the server's warning). That
+     * commit ends the refusal: a COMMIT text after it is sent (the server only warns), as is a {@code SELECT}.
+     */
+    @Test
+    void afterAnAwaitedRefusedBeginOnlyTheTransactionsEndEndsTheRefusal() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            assertThat(failure(session.begin(READ_WRITE))).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(value(session, "SELECT CASE WHEN true THEN 'x' END")).isEqualTo("x");
+            assertThat(failure(session.commit())).as("its transaction was rolled back: nothing committed")
+                    .isInstanceOf(PgServerTurnedReadOnlyException.class).hasMessageContaining("nothing was committed");
+            assertThat(await(session.simpleQuery("COMMIT"))).as("the refusal ended with the transaction's end").isNotNull();
+            assertServersReadOnlyDefault(session);
         } finally {
             await(session.close());
         }

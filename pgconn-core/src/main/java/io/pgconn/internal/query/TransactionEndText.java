@@ -48,6 +48,59 @@ public final class TransactionEndText {
         return kind == Kind.END && walker.complete();
     }
 
+    /**
+     * Whether {@code sql} definitely ends an open transaction block: one of its statements (split at {@code ;} outside
+     * quotes, dollar quotes and comments) starts with {@code COMMIT}, {@code END}, {@code ROLLBACK} or {@code ABORT}
+     * ({@code WORK}/{@code TRANSACTION} optional; {@code AND NO CHAIN} too), or is {@code PREPARE TRANSACTION}. Not
+     * {@code ROLLBACK TO SAVEPOINT}, {@code COMMIT}/{@code ROLLBACK PREPARED} (not run inside a block) nor {@code ... AND
+     * CHAIN} (which opens the next one), nor a word met later in a statement ({@code CASE ... END}, a {@code 'commit'}
+     * literal): REVIEW-34 R34-1, where {@link #mayEndAnywhere}'s over-count stopped a refused transaction too early.
+     * Null (no text) is not.
+     */
+    public static boolean endsTransaction(String sql) {
+        if (sql == null) {
+            return false;
+        }
+        SqlTokenWalker walker = new SqlTokenWalker(sql, true);
+        Kind kind = walker.next();
+        while (kind != Kind.END) {
+            if (kind == Kind.WORD && statementEnds(walker)) {
+                return true;
+            }
+            kind = walker.kind();
+            while (kind != Kind.END && kind != Kind.SEMICOLON) {
+                kind = walker.next();
+            }
+            if (kind == Kind.SEMICOLON) {
+                kind = walker.next();
+            }
+        }
+        return false;
+    }
+
+    /** The statement whose first word {@code walker} is on: whether it ends the transaction ({@link #endsTransaction}). */
+    private static boolean statementEnds(SqlTokenWalker walker) {
+        if (walker.isWord("prepare")) {
+            walker.next();
+            return walker.isWord("transaction");
+        }
+        if (!walker.isWord("commit") && !walker.isWord("end") && !walker.isWord("rollback") && !walker.isWord("abort")) {
+            return false;
+        }
+        walker.next();
+        if (walker.isWord("work") || walker.isWord("transaction")) {
+            walker.next();
+        }
+        if (walker.isWord("to") || walker.isWord("prepared")) {
+            return false;
+        }
+        if (walker.isWord("and")) {
+            walker.next();
+            return walker.isWord("no");
+        }
+        return true;
+    }
+
     /** Whether {@code sql}'s first keyword is {@code COMMIT} or {@code END}: a commit of the open transaction (null: no). */
     public static boolean isCommit(String sql) {
         return sql != null && SqlScanner.firstKeywordIsOneOf(sql, new String[]{"commit", "end"});

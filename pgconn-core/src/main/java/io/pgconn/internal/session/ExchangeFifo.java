@@ -241,8 +241,8 @@ final class ExchangeFifo {
     /**
      * The ReadyForQuery of {@code begin}, an own {@code BEGIN READ WRITE} ({@link OwnReadWriteBegins#opensOne}) with
      * nothing behind it written yet. When its transaction is refused ({@link OwnReadWriteBegins#refused}) a ROLLBACK
-     * goes first, ahead of what waited behind it, what was the transaction's is refused unsent, and {@code begin} fails
-     * once the ROLLBACK is answered (the caller then sees the session idle); what follows runs after the ROLLBACK,
+     * goes first, ahead of what waited behind it, what was the transaction's is taken out, and {@code begin} and it fail
+     * (unsent) once the ROLLBACK is answered (the caller then sees the session idle); what follows runs after the ROLLBACK,
      * outside any transaction, under the server's read-only default: a write fails there with the server's 25006.
      *
      * @return whether {@code begin} was refused: it completes with the ROLLBACK, not now
@@ -261,7 +261,7 @@ final class ExchangeFifo {
         inFlight.addFirst(rollback);
         unwritten.addFirst(rollback);
         for (Exchange held : refused.taken()) {
-            refuse(held, refused.notSent());
+            inFlight.remove(held); // failed with the begin, once the ROLLBACK is answered (REVIEW-34 R34-2)
         }
         refused.rolledBackBy(rollback); // written by writeUnwritten (answered)
         return true;

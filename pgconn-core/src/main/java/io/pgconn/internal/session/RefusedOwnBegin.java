@@ -34,32 +34,37 @@ final class RefusedOwnBegin {
 
     /**
      * Takes out of {@code behind} (what waited unwritten behind the BEGIN, in order) the transaction's requests ({@link
-     * #taken}), to be refused unsent: up to the first that may end it, that end included — unless it is a plain rollback, which then
-     * runs after pgconn's ROLLBACK (the server only warns) and completes as asked. So nothing of the rolled-back
+     * #taken}), to be refused unsent: up to the first that definitely ends it ({@link TransactionEndText#endsTransaction}:
+     * not a savepoint's rollback, an {@code AND CHAIN}, a {@code CASE ... END}; REVIEW-34 R34-1), that end included —
+     * unless it is a plain rollback, which then runs after pgconn's ROLLBACK (the server only warns) and completes as
+     * asked. So nothing of the rolled-back
      * transaction runs outside it, and a pipelined COMMIT or {@code commit()} fails instead of reporting committed work
      * that never ran (REVIEW-33b R33b-1: it ran the statements in autocommit and the COMMIT succeeded with the server's
-     * warning). A request that runs no statement (the in-flight end a blocking caller waits on) keeps its place.
+     * warning). A request that runs no statement (the in-flight end a blocking caller waits on) or is the session's own
+     * (the type lookup, {@link TypeOidRefresh}) keeps its place.
      */
     void takeTheTransaction(Iterator<Exchange> behind) {
         while (behind.hasNext()) {
             Exchange held = behind.next();
-            if (!held.runsAStatement()) {
+            if (!held.runsAStatement() || held instanceof TypeOidRefresh) {
                 continue;
             }
-            boolean end = held.mayEndTransaction();
-            if (end && TransactionEndText.isPlainRollback(held.text())) {
+            String text = held.text();
+            boolean end = TransactionEndText.endsTransaction(text);
+            if (end && TransactionEndText.isPlainRollback(text)) {
+                endToCome = false;
                 break;
             }
             behind.remove();
             taken.add(held);
             if (end) {
+                endToCome = false;
                 break;
             }
         }
-        endToCome = taken.isEmpty() || !taken.get(taken.size() - 1).mayEndTransaction();
     }
 
-    /** What {@link #takeTheTransaction} took, in order: each is refused unsent ({@link #notSent}). */
+    /** What {@link #takeTheTransaction} took, in order: each is refused unsent ({@link #notSent}) with the BEGIN ({@link #rolledBackBy}). */
     List<Exchange> taken() {
         return taken;
     }
@@ -71,21 +76,27 @@ final class RefusedOwnBegin {
 
     /**
      * {@code added}, a request that runs a statement, was submitted after the BEGIN's answer was read and before the
-     * transaction's end ({@link #endToCome}): a COMMIT ({@code COMMIT}/{@code END} text, {@code commit()}) is refused —
+     * transaction's end ({@link #endToCome}): a COMMIT ({@code COMMIT}/{@code END} text that {@link
+     * TransactionEndText#endsTransaction ends a transaction}, {@code commit()}; not {@code COMMIT PREPARED}, which ends
+     * none and is sent: REVIEW-34 R34-3) is refused —
      * the transaction it would end was rolled back, and sent it would succeed with the server's warning (REVIEW-33b
      * R33b-1: a pipelined {@code commit()} submitted while the answer was being read) — and ends the refusal, as a
      * rollback, a BEGIN or a transaction begun with its first statement ({@code deferredOpen}) does; other statements run
-     * under the server's read-only default.
+     * under the server's read-only default. Only a definite end ends the refusal (R34-1): a savepoint's rollback or a
+     * {@code CASE ... END} does not.
      *
      * @return whether {@code added} is refused ({@link #notSent})
      */
     boolean refusesAdded(Exchange added, boolean deferredOpen) {
-        String text = added.text();
-        if (TransactionEndText.isCommit(text)) {
-            endToCome = false;
-            return true;
+        if (added instanceof TypeOidRefresh) {
+            return false;
         }
-        if (added.mayEndTransaction() || TransactionEndText.isBegin(text) || deferredOpen) {
+        String text = added.text();
+        if (TransactionEndText.endsTransaction(text)) {
+            endToCome = false;
+            return TransactionEndText.isCommit(text);
+        }
+        if (TransactionEndText.isBegin(text) || deferredOpen) {
             endToCome = false;
         }
         return false;
@@ -97,9 +108,11 @@ final class RefusedOwnBegin {
     }
 
     /**
-     * {@code rollback}, written first, ends the transaction: the BEGIN fails once it is answered, or once the session
-     * ended before that, in words that do not call the session idle (REVIEW-33b R33b-3). Meanwhile the BEGIN {@link
-     * #awaitsItsRollback awaits it}.
+     * {@code rollback}, written first, ends the transaction: the BEGIN, then what was {@link #taken}, fail once it is
+     * answered — the caller then sees the session idle (REVIEW-34 R34-2: a refused {@code commit()} failed while
+     * {@code transactionStatus()} still said {@code IN_TRANSACTION}, and a rollback of that sent a second ROLLBACK) —
+     * or once the session ended before that, in words that do not call the session idle (REVIEW-33b R33b-3). Meanwhile
+     * the BEGIN {@link #awaitsItsRollback awaits it}.
      */
     void rolledBackBy(SimpleQuery rollback) {
         rollbackPending = true;
@@ -107,16 +120,19 @@ final class RefusedOwnBegin {
             rollbackPending = false;
             begin.fail(failure == null ? PgServerTurnedReadOnlyException.rolledBackAtBegin(host)
                     : PgServerTurnedReadOnlyException.endedBeforeItsRollback(host, failure));
+            for (Exchange held : taken) {
+                held.fail(notSent()); // not sent, whether the ROLLBACK was answered or the session ended first
+            }
         });
     }
 
     /**
-     * Whether {@code exchange} is the refused BEGIN, answered by the server and failed only once pgconn's ROLLBACK is
-     * answered: a timeout then has nothing to stop, and its caller gets the refusal (REVIEW-33b R33b-3: "timed out while
+     * Whether {@code exchange} is the refused BEGIN, answered by the server, or one {@link #taken} unsent, each failed
+     * only once pgconn's ROLLBACK is answered: a timeout then has nothing to stop, and its caller gets the refusal (REVIEW-33b R33b-3: "timed out while
      * queued behind 1 request", the ROLLBACK).
      */
     boolean awaitsItsRollback(Exchange exchange) {
-        return exchange == begin && rollbackPending;
+        return rollbackPending && (exchange == begin || taken.contains(exchange));
     }
 
     /** Whether the BEGIN still awaits pgconn's ROLLBACK ({@link #awaitsItsRollback(Exchange)}). */

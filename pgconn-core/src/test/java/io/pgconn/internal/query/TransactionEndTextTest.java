@@ -40,6 +40,23 @@ class TransactionEndTextTest {
                 "UPDATE t SET note = 'commit'"))).isFalse();
     }
 
+    /** REVIEW-34 R34-1: what ends a refused own BEGIN READ WRITE's transaction is a definite end, not a word anywhere. */
+    @Test
+    void aDefiniteEndIsAStatementStartingWithCommitEndRollbackOrAbort() {
+        for (String sql : new String[]{"COMMIT", "end", "Rollback", "ABORT", "commit work", "END TRANSACTION;",
+                "ROLLBACK AND NO CHAIN", "PREPARE TRANSACTION 'x'", "/* app=orders */ COMMIT -- done", "-- done\ncommit",
+                "INSERT INTO t VALUES (1); COMMIT", "SELECT $$;$$;end", "SELECT 'x;y'; rollback"}) {
+            assertThat(TransactionEndText.endsTransaction(sql)).as(sql).isTrue();
+        }
+        for (String sql : new String[]{"UPDATE t SET s = CASE WHEN x THEN 1 END", "INSERT INTO audit(note) VALUES ('commit')",
+                "ROLLBACK TO SAVEPOINT a", "rollback work to a", "ROLLBACK AND CHAIN", "COMMIT AND CHAIN",
+                "COMMIT PREPARED 'gid'", "ROLLBACK PREPARED 'gid'", "PREPARE p AS SELECT 1", "SELECT 'commit; end'",
+                "SELECT $$; commit$$", "/* ; commit */ SELECT 1", "SAVEPOINT a", "BEGIN", "", "SELECT 1 -- ; commit"}) {
+            assertThat(TransactionEndText.endsTransaction(sql)).as(sql).isFalse();
+        }
+        assertThat(TransactionEndText.endsTransaction(null)).isFalse();
+    }
+
     /** The end that may run after a refused BEGIN READ WRITE's ROLLBACK (ExchangeFifo, REVIEW-33b R33b-1). */
     @Test
     void aPlainRollbackIsRollbackOrAbortAlone() {

@@ -76,6 +76,36 @@ class OwnReadWriteBeginsTest {
         assertThat(refused.getSuppressed()).singleElement().isInstanceOf(PgClosedException.class);
     }
 
+    /**
+     * REVIEW-34 R34-2: what was queued behind the refused BEGIN fails only once pgconn's ROLLBACK is answered (the
+     * session idle then), with the refusal — also when its own timeout fires before that answer.
+     */
+    @Test
+    void whatWasQueuedBehindFailsOnceTheRollbackIsAnsweredNotTimedOut() {
+        CompletableFuture<List<RowSet>> begin = new DefaultPgStatement(session, "BEGIN READ WRITE").collect();
+        CompletableFuture<List<RowSet>> insert = new DefaultPgStatement(session, "INSERT INTO t VALUES (1)")
+                .timeout(Duration.ofSeconds(1)).collect();
+        assertThat(embedded.written()).containsExactly("Parse BEGIN READ WRITE", "D", "H");
+        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(embedded.written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("BEGIN"),
+                new ParameterStatus("default_transaction_read_only", "on"), new ReadyForQuery('T'));
+        assertThat(embedded.written()).as("pgconn's ROLLBACK only: the insert is not sent").containsExactly("Query ROLLBACK");
+        channel.runPendingTasks();
+        assertThat(insert).as("not before the ROLLBACK is answered").isNotDone();
+
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(insert).isNotDone();
+        assertThat(embedded.written()).as("nothing is written for the timeout").isEmpty();
+
+        channel.writeInbound(new CommandComplete("ROLLBACK"), new ReadyForQuery('I'));
+        channel.runPendingTasks();
+        assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+        assertThat(failure(insert)).isInstanceOf(PgServerTurnedReadOnlyException.class)
+                .hasMessageContaining("nothing was committed").hasMessageNotContaining("timed out");
+    }
+
     /** A {@code BEGIN READ WRITE} through {@code statement} ({@code timeout}: none when zero), answered {@code T} with the report. */
     private CompletableFuture<List<RowSet>> refusedBegin(Duration timeout) {
         DefaultPgStatement statement = new DefaultPgStatement(session, "BEGIN READ WRITE");
