@@ -46,7 +46,9 @@ final class TransportReport {
         if (fellBack && osName.toLowerCase(Locale.ROOT).contains("linux")) {
             String gives = "epoll gives fewer system calls per statement, and statements started on the caller's thread";
             line += epollLoadFailure != null
-                    ? " (netty-transport-native-epoll is on the class path but did not load: " + epollLoadFailure + "; " + gives + ")"
+                    ? " (netty-transport-native-epoll is on the class path but did not load: " + epollLoadFailure
+                    + "; the usual cause is the artifact without its classifier, linux-x86_64 or linux-aarch_64, or a"
+                    + " noexec temporary directory; " + gives + ")"
                     : " (no native transport on the class path: add io.netty:netty-transport-native-epoll, classifier"
                     + " linux-x86_64 or linux-aarch_64, for epoll — fewer system calls per statement, and statements"
                     + " started on the caller's thread; on Java 24+ run with --enable-native-access=ALL-UNNAMED to"
@@ -62,10 +64,32 @@ final class TransportReport {
         static String failure() {
             try {
                 Throwable cause = io.netty.channel.epoll.Epoll.unavailabilityCause();
-                return cause == null ? null : String.valueOf(cause);
+                return cause == null ? null : chain(cause);
             } catch (LinkageError absent) {
                 return null;
             }
+        }
+
+        /**
+         * The failure, its causes and what was suppressed along the way, in one line: Netty's own exception says only
+         * that the library did not load, the reason (the file tried, the classifier's) is below it (REVIEW-34b R34b-5).
+         */
+        private static String chain(Throwable failure) {
+            StringBuilder line = new StringBuilder(String.valueOf(failure));
+            java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            seen.add(failure);
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                for (Throwable suppressed : t.getSuppressed()) {
+                    if (seen.add(suppressed)) {
+                        line.append("; tried: ").append(suppressed);
+                    }
+                }
+                Throwable cause = t.getCause();
+                if (cause != null && seen.add(cause)) {
+                    line.append("; caused by ").append(cause);
+                }
+            }
+            return line.toString();
         }
     }
 }

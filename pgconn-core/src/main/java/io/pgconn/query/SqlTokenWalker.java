@@ -6,11 +6,14 @@ import java.util.Locale;
  * Walks a SQL text token by token, past white space and comments, with {@link SqlTokens}' ends of literals, quoted
  * identifiers, dollar quotes and comments: a word, a parenthesis or a semicolon inside one of them is never a token of
  * its own. The one walk of the project's readers of a text's words — the R2DBC driver's {@code RETURNING} check, the
- * core's reading of a text that ends a transaction or may set the session's read-only default — so each says only what
+ * core's reading of a text that ends a transaction or may set the session's read-only default, the Parse's
+ * NULL-tested parameters — so each says only what
  * it looks for ({@link SqlTokens#mainKeyword(String)}, run for every statement the starter observes, keeps its own
  * allocation-free walk; its test checks it reads the first word as this does). Not a parse: a word is any keyword or unquoted
  * identifier, and anything else that is no literal, quoted name, dollar quote, {@code $n} or parenthesis is one
- * character ({@link Kind#OTHER}). Not thread-safe: one walker per walk.
+ * character ({@link Kind#OTHER}). Not thread-safe: one walker per walk. Public because pgconn-r2dbc reads with it
+ * (the core exports only its API packages); the kinds of tokens are a reading aid for pgconn's own readers, not a
+ * stable grammar — an operator's characters may become one token in a later version (REVIEW-34b R34b-7).
  *
  * <pre>{@code
  * SqlTokenWalker walker = new SqlTokenWalker(sql, true);

@@ -91,6 +91,19 @@ class OptionalFilterParametersIT {
         assertThat(count("SELECT count(*) FROM orders WHERE id = $1", s -> s.bind(0, "2"))).as("the server reads it as int").isEqualTo(1);
     }
 
+    /**
+     * REVIEW-34b R34b-1: a NULL test that is no whole condition of a WHERE — in an UPDATE's SET, or of an operator's
+     * result — leaves the parameter to the server, which types it from its other use: these worked untyped and do still.
+     */
+    @Test
+    void aNullTestOutsideAWhereConditionLeavesTheParameterToTheServer() {
+        assertThat(count("SELECT count(*) FROM orders WHERE (id = $1 IS NULL)", s -> s.bind(0, "2")))
+                .as("(id = $1) IS NULL: $1 typed int by the server").isZero();
+        Statement update = connection.createStatement("UPDATE orders SET note = CASE WHEN $1 IS NULL THEN note ELSE note END WHERE id = $1");
+        update.bind(0, "3");
+        assertThat(Flux.from(update.execute()).flatMap(result -> result.getRowsUpdated()).blockLast(STEP)).isEqualTo(1L);
+    }
+
     private long count(String sql, Consumer<Statement> binds) {
         Statement statement = connection.createStatement(sql);
         binds.accept(statement);
