@@ -173,22 +173,10 @@ public final class SqlTokenWalker {
 
     /** Past white space and comments as {@link SqlTokens#skipBlanksAndComments} reads them, noting an unclosed comment. */
     private int skipBlanksAndComments(int from) {
-        int at = from;
-        while (at < sql.length()) {
-            char c = sql.charAt(at);
-            if (Character.isWhitespace(c)) {
-                at++;
-            } else if (sql.startsWith("--", at)) {
-                at = SqlTokens.skipLineComment(sql, at);
-            } else if (sql.startsWith("/*", at)) {
-                at = SqlTokens.skipBlockComment(sql, at);
-                if (at < 0) {
-                    complete = false;
-                    return sql.length();
-                }
-            } else {
-                return at;
-            }
+        int at = SqlTokens.skipBlanksAndCommentsOrUnclosed(sql, from);
+        if (at < 0) {
+            complete = false;
+            return sql.length();
         }
         return at;
     }

@@ -92,6 +92,11 @@ public final class SqlTokens {
      * comments, which nest (a comment inside one does not end it); the text's length when none.
      */
     public static int skipBlanksAndComments(String sql, int from) {
+        return orEnd(sql, skipBlanksAndCommentsOrUnclosed(sql, from));
+    }
+
+    /** As {@link #skipBlanksAndComments}, but -1 when a block comment runs to the text's end unclosed ({@link SqlTokenWalker#complete()}). */
+    static int skipBlanksAndCommentsOrUnclosed(String sql, int from) {
         int at = from;
         while (at < sql.length()) {
             char c = sql.charAt(at);
@@ -100,7 +105,10 @@ public final class SqlTokens {
             } else if (sql.startsWith("--", at)) {
                 at = skipLineComment(sql, at);
             } else if (sql.startsWith("/*", at)) {
-                at = orEnd(sql, skipBlockComment(sql, at));
+                at = skipBlockComment(sql, at);
+                if (at < 0) {
+                    return -1;
+                }
             } else {
                 return at;
             }

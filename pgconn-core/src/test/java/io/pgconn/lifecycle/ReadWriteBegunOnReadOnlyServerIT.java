@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import static io.pgconn.testing.Connect.await;
 import static io.pgconn.testing.Connect.failure;
@@ -166,19 +167,14 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void anAwaitedReadWriteBeginIsRolledBackAtOnce() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
-
+        onTheReloadedPrimary(session -> {
             Throwable refused = failure(session.begin(READ_WRITE));
             assertThat(refused).isInstanceOf(PgServerTurnedReadOnlyException.class).hasMessageContaining(session.host())
                     .hasMessageContaining("default_transaction_read_only=on").hasMessageContaining("target_session_attrs=read-write");
             assertThat(((PgServerException) refused).sqlState()).hasValue(PgTransactionRolledBackException.SQL_STATE);
             assertThat(session.transactionStatus()).as("rolled back before the failure was told").isEqualTo(TransactionStatus.IDLE);
             assertServersReadOnlyDefault(session);
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -216,10 +212,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void whatIsPipelinedBehindTheApplicationsBeginUpToItsCommitIsRefusedUnsent() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
-
+        onTheReloadedPrimary(session -> {
             CompletableFuture<?> begin = session.simpleQuery("BEGIN READ WRITE");
             CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
             CompletableFuture<?> commit = session.simpleQuery("COMMIT");
@@ -232,9 +225,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
             assertThat(await(after)).isNotNull();
             assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
             assertServersReadOnlyDefault(session);
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -244,10 +235,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void theCoreApisPipelinedCommitFailsAndItsRollbackCompletes() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
-
+        onTheReloadedPrimary(session -> {
             CompletableFuture<?> begin = session.begin(READ_WRITE);
             CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
             CompletableFuture<?> commit = session.commit();
@@ -265,9 +253,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
             assertThat(failure(again)).isInstanceOf(PgServerTurnedReadOnlyException.class);
             assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
             assertServersReadOnlyDefault(session);
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -276,9 +262,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void aSessionThatHeardTheReloadEarlierRefusesALaterReadWriteTransaction() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
+        onTheReloadedPrimary(session -> {
             assertThat(value(session, "SELECT 1")).isEqualTo("1");
             assertThat(session.parameters()).containsEntry("default_transaction_read_only", "on");
 
@@ -290,9 +274,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
 
             assertThat(failure(session.begin(READ_WRITE))).isInstanceOf(PgServerTurnedReadOnlyException.class);
             assertServersReadOnlyDefault(session);
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -352,10 +334,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void aTaggedRollbackPipelinedBehindTheApplicationsRefusedBeginCompletes() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
-
+        onTheReloadedPrimary(session -> {
             CompletableFuture<?> begin = session.simpleQuery("BEGIN READ WRITE");
             CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
             CompletableFuture<?> rollback = session.simpleQuery("/* app=orders,route=checkout */ ROLLBACK -- done");
@@ -364,9 +343,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
             assertThat(await(rollback)).as("rolled back, as asked").isNotNull();
             assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
             assertServersReadOnlyDefault(session);
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -416,9 +393,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void anOffHeardWithATextThatMaySetTheSettingLiftsTheServersReadOnly() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
+        onTheReloadedPrimary(session -> {
             assertThat(value(session, "SELECT 1")).isEqualTo("1");
             assertThat(session.parameters()).containsEntry("default_transaction_read_only", "on");
             PG.primary().setConfig("default_transaction_read_only", "off");
@@ -432,9 +407,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
             await(session.query("INSERT INTO rw_rows VALUES (2)"));
             await(session.commit());
             assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("2");
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -445,10 +418,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void aCaseEndBehindARefusedBeginIsNoTransactionEnd() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
-
+        onTheReloadedPrimary(session -> {
             CompletableFuture<?> begin = session.begin(READ_WRITE);
             CompletableFuture<?> update = session.simpleQuery("UPDATE rw_rows SET n = CASE WHEN n > 0 THEN 1 END");
             CompletableFuture<?> note = session.query("INSERT INTO rw_rows SELECT length('commit')");
@@ -463,9 +433,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
                 assertThat(((PgServerException) failure(refused)).sqlState().orElseThrow()).isIn("25P02", "25006");
             }
             assertServersReadOnlyDefault(session);
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -475,10 +443,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void aRollbackToSavepointBehindARefusedBeginIsNoTransactionEnd() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
-
+        onTheReloadedPrimary(session -> {
             CompletableFuture<?> begin = session.simpleQuery("BEGIN READ WRITE");
             CompletableFuture<?> savepoint = session.simpleQuery("SAVEPOINT a");
             CompletableFuture<?> first = session.query("INSERT INTO rw_rows VALUES (1)");
@@ -492,9 +457,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
                 assertThat(failure(refused)).isInstanceOf(PgServerException.class);
             }
             assertServersReadOnlyDefault(session);
-        } finally {
-            await(session.close());
-        }
+        });
     }
 
     /**
@@ -504,16 +467,22 @@ class ReadWriteBegunOnReadOnlyServerIT {
      */
     @Test
     void afterAnAwaitedRefusedBeginOnlyTheTransactionsEndEndsTheRefusal() {
-        PgConnection session = connect("read-write");
-        try {
-            PG.primary().setConfig("default_transaction_read_only", "on");
-
+        onTheReloadedPrimary(session -> {
             assertThat(failure(session.begin(READ_WRITE))).isInstanceOf(PgServerTurnedReadOnlyException.class);
             assertThat(value(session, "SELECT CASE WHEN true THEN 'x' END")).isEqualTo("x");
             assertThat(failure(session.commit())).as("its transaction was rolled back: nothing committed")
                     .isInstanceOf(PgServerTurnedReadOnlyException.class).hasMessageContaining("nothing was committed");
             assertThat(await(session.simpleQuery("COMMIT"))).as("the refusal ended with the transaction's end").isNotNull();
             assertServersReadOnlyDefault(session);
+        });
+    }
+
+    /** A read-write session on the primary, the primary then reloaded read-only, {@code test} run with it; the session closed after. */
+    private static void onTheReloadedPrimary(Consumer<PgConnection> test) {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+            test.accept(session);
         } finally {
             await(session.close());
         }

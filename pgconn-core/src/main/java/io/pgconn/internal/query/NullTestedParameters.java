@@ -26,6 +26,14 @@ import java.util.Arrays;
  */
 final class NullTestedParameters {
 
+    /** The words that open a clause of conditions. */
+    private static final String[] CONDITION_CLAUSES = {"WHERE", "ON", "HAVING"};
+    /** The words that open any other clause: a first use there is left to the server. */
+    private static final String[] OTHER_CLAUSES = {"SELECT", "FROM", "SET", "GROUP", "ORDER", "RETURNING", "VALUES", "JOIN",
+            "USING", "LIMIT", "OFFSET", "WINDOW", "INTO", "UPDATE", "INSERT", "DELETE"};
+    /** The words after which a whole condition starts (an opening parenthesis too). */
+    private static final String[] CONDITION_STARTS = {"WHERE", "ON", "HAVING", "AND", "OR", "NOT", "WHEN"};
+
     private NullTestedParameters() {
     }
 
@@ -70,8 +78,7 @@ final class NullTestedParameters {
                     }
                 }
             }
-            conditionStart = kind == Kind.OPEN || walker.isWord("WHERE") || walker.isWord("ON") || walker.isWord("HAVING")
-                    || walker.isWord("AND") || walker.isWord("OR") || walker.isWord("NOT") || walker.isWord("WHEN");
+            conditionStart = kind == Kind.OPEN || isOneOf(walker, CONDITION_STARTS);
         }
         return declared == null ? typeOids : declared;
     }
@@ -95,12 +102,9 @@ final class NullTestedParameters {
                 }
                 clause[inner] = clause[depth];
             } else if (kind == Kind.WORD && depth < clause.length) {
-                if (walker.isWord("WHERE") || walker.isWord("ON") || walker.isWord("HAVING")) {
+                if (isOneOf(walker, CONDITION_CLAUSES)) {
                     clause[depth] = CONDITION;
-                } else if (walker.isWord("SELECT") || walker.isWord("FROM") || walker.isWord("SET") || walker.isWord("GROUP")
-                        || walker.isWord("ORDER") || walker.isWord("RETURNING") || walker.isWord("VALUES") || walker.isWord("JOIN")
-                        || walker.isWord("USING") || walker.isWord("LIMIT") || walker.isWord("OFFSET") || walker.isWord("WINDOW")
-                        || walker.isWord("INTO") || walker.isWord("UPDATE") || walker.isWord("INSERT") || walker.isWord("DELETE")) {
+                } else if (isOneOf(walker, OTHER_CLAUSES)) {
                     clause[depth] = OTHER;
                 }
             }
@@ -110,6 +114,15 @@ final class NullTestedParameters {
         boolean inACondition(int depth) {
             return depth < clause.length && clause[depth] == CONDITION;
         }
+    }
+
+    private static boolean isOneOf(SqlTokenWalker walker, String[] words) {
+        for (String word : words) {
+            if (walker.isWord(word)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean anyUntyped(int[] typeOids) {
